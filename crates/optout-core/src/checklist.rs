@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::catalog::{self, Item, Kind, Tier};
 use crate::detect::{ControlFinding, PageKind, PageReport, State, Strategy};
@@ -109,34 +108,27 @@ impl Default for Checklist {
 }
 
 impl Checklist {
-    /// Reads the stored form, migrating older schemas. Nothing stored yet gives an empty list.
-    pub fn load(stored: Option<&str>) -> Result<Checklist, StateError> {
-        let Some(text) = stored.filter(|t| !t.trim().is_empty()) else {
-            return Ok(Checklist::default());
-        };
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| StateError::NotJson(e.to_string()))?;
-        let schema = value
-            .get("schema")
-            .and_then(Value::as_u64)
-            .ok_or(StateError::NoSchema)?;
+    /// Reads a stored checklist, migrating older schemas. `stored` makes a fresh deserializer
+    /// over the stored value each time it is called: the version is read before the whole, so
+    /// a newer or older form is never parsed as the current one.
+    pub fn load<'de, D, F>(stored: F) -> Result<Checklist, StateError>
+    where
+        F: Fn() -> D,
+        D: Deserializer<'de>,
+    {
+        let probe =
+            SchemaProbe::deserialize(stored()).map_err(|e| StateError::Shape(e.to_string()))?;
+        let schema = probe.schema.ok_or(StateError::NoSchema)?;
         if schema > u64::from(SCHEMA) {
             return Err(StateError::NewerSchema {
                 found: schema,
                 supported: SCHEMA,
             });
         }
-        let value = migrate(value, schema)?;
-        let mut checklist: Checklist =
-            serde_json::from_value(value).map_err(|e| StateError::Shape(e.to_string()))?;
+        let mut checklist = migrate(schema, stored)?;
         // Entries for items this version no longer knows are dropped; they can't be shown.
         checklist.items.retain(|id, _| catalog::item(id).is_some());
         Ok(checklist)
-    }
-
-    pub fn to_stored(&self) -> String {
-        // Serializing plain data with string keys cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Merges what a page showed. Only what the page showed changes: items not on it keep their
@@ -364,10 +356,18 @@ impl Checklist {
     }
 }
 
-/// Brings an older stored form up to [`SCHEMA`]. Each past schema gets one step here.
-fn migrate(value: Value, schema: u64) -> Result<Value, StateError> {
+#[derive(Deserialize)]
+struct SchemaProbe {
+    schema: Option<u64>,
+}
+
+/// Reads a stored form of an older or the current [`SCHEMA`]. Each past schema gets one step.
+fn migrate<'de, D: Deserializer<'de>>(
+    schema: u64,
+    stored: impl Fn() -> D,
+) -> Result<Checklist, StateError> {
     match schema {
-        1 => Ok(value),
+        1 => Checklist::deserialize(stored()).map_err(|e| StateError::Shape(e.to_string())),
         other => Err(StateError::Shape(format!(
             "schema {other} was never written"
         ))),

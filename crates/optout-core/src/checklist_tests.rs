@@ -1,5 +1,16 @@
 use super::*;
 use crate::detect::{analyze, Control, Link, PageSnapshot};
+use serde_json::Value;
+
+/// Loads from JSON text the way the extension loads from chrome.storage (a parsed value).
+fn load_json(text: &str) -> Result<Checklist, StateError> {
+    let value: Value = serde_json::from_str(text).expect("test JSON parses");
+    Checklist::load(|| &value)
+}
+
+fn stored(checklist: &Checklist) -> String {
+    serde_json::to_string(checklist).expect("serializes")
+}
 
 const T0: i64 = 1_764_000_000_000; // 2025-11-24T16:00:00Z
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -35,7 +46,7 @@ fn status(checklist: &Checklist, id: &str) -> Status {
 
 #[test]
 fn a_new_checklist_knows_nothing_and_says_so() {
-    let checklist = Checklist::load(None).expect("empty");
+    let checklist = Checklist::default();
     assert_eq!(status(&checklist, "ai-training"), Status::Unknown);
     assert_eq!(status(&checklist, "objection-form"), Status::Todo);
     let badge = checklist.badge();
@@ -263,32 +274,31 @@ fn stored_form_round_trips_and_bad_state_is_refused() {
     let mut checklist = Checklist::default();
     checklist.record(&ai_page(true), T0);
     checklist.set_region("ca").expect("region");
-    let stored = checklist.to_stored();
-    assert_eq!(Checklist::load(Some(&stored)).expect("loads"), checklist);
+    let text = stored(&checklist);
+    assert_eq!(load_json(&text).expect("loads"), checklist);
 
+    assert_eq!(load_json("{\"region\":\"us\"}"), Err(StateError::NoSchema));
     assert!(matches!(
-        Checklist::load(Some("{not json")),
-        Err(StateError::NotJson(_))
+        load_json("\"garbage\""),
+        Err(StateError::Shape(_))
+    ));
+    assert!(matches!(
+        load_json("{\"schema\":\"one\"}"),
+        Err(StateError::Shape(_))
     ));
     assert_eq!(
-        Checklist::load(Some("{\"region\":\"us\"}")),
-        Err(StateError::NoSchema)
-    );
-    assert_eq!(
-        Checklist::load(Some("{\"schema\":99}")),
+        load_json("{\"schema\":99}"),
         Err(StateError::NewerSchema {
             found: 99,
             supported: SCHEMA
         })
     );
-    let wrong = stored.replace("\"on\"", "\"sideways\"");
-    assert!(matches!(
-        Checklist::load(Some(&wrong)),
-        Err(StateError::Shape(_))
-    ));
-    assert_eq!(
-        Checklist::load(Some("  ")).expect("blank is nothing stored"),
-        Checklist::default()
+    let wrong = text.replace("\"on\"", "\"sideways\"");
+    assert!(matches!(load_json(&wrong), Err(StateError::Shape(_))));
+    let extra = text.replacen('{', "{\"surprise\":1,", 1);
+    assert!(
+        matches!(load_json(&extra), Err(StateError::Shape(_))),
+        "unknown fields are not silently dropped"
     );
 }
 
@@ -296,11 +306,6 @@ fn stored_form_round_trips_and_bad_state_is_refused() {
 fn entries_for_items_this_version_does_not_know_are_dropped_on_load() {
     let mut checklist = Checklist::default();
     checklist.record(&ai_page(true), T0);
-    let stored = checklist
-        .to_stored()
-        .replace("\"ai-training\"", "\"retired-item\"");
-    assert!(Checklist::load(Some(&stored))
-        .expect("loads")
-        .items
-        .is_empty());
+    let text = stored(&checklist).replace("\"ai-training\"", "\"retired-item\"");
+    assert!(load_json(&text).expect("loads").items.is_empty());
 }

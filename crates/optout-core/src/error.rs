@@ -5,8 +5,6 @@ use thiserror::Error;
 /// The saved checklist could not be read. The caller keeps the raw value aside.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum StateError {
-    #[error("the saved checklist is not valid JSON ({0})")]
-    NotJson(String),
     #[error("the saved checklist has no schema version")]
     NoSchema,
     #[error("the saved checklist was written by a newer Optout Guard (schema {found}, this version reads up to {supported})")]
@@ -35,12 +33,14 @@ pub enum ImportError {
 /// A member action named something the checklist cannot do.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ActionError {
-    #[error("no checklist item is called {0:?}")]
+    #[error("no checklist item is called \"{0}\"")]
     UnknownItem(String),
-    #[error("{0:?} is read from LinkedIn's page and cannot be marked done by hand")]
+    #[error("\"{0}\" is read from LinkedIn's page and cannot be marked done by hand")]
     NotManual(String),
-    #[error("{0:?} is not a region (expected one of eu-eea, uk, ch, ca, hk, us, other, unknown)")]
+    #[error(
+        "\"{0}\" is not a region (expected one of eu-eea, uk, ch, ca, hk, us, other, unknown)"
+    )]
     UnknownRegion(String),
-    #[error("{0:?} is not an export format (expected json, csv or markdown)")]
+    #[error("\"{0}\" is not an export format (expected json, csv or markdown)")]
     UnknownFormat(String),
 }

@@ -3,8 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::catalog::{self, Category, Kind, Tier};
 use crate::checklist::{Checklist, Entry, Status};
@@ -35,12 +34,20 @@ impl Format {
     }
 }
 
-/// A file ready to download.
+/// A file ready to download. The JSON export is handed over as a document: turning it into
+/// text is the host's job (in the browser, `JSON.stringify`), so no JSON writer ships in WASM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExportedFile {
     pub filename: String,
     pub mime: &'static str,
-    pub text: String,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Body {
+    Text(String),
+    Document(ExportDocument),
 }
 
 /// The JSON export, field for field. Field order is part of the format.
@@ -107,18 +114,17 @@ pub fn export(
         Format::Json => ExportedFile {
             filename: format!("{stem}.json"),
             mime: "application/json",
-            // Plain data with string keys always serializes.
-            text: serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+            body: Body::Document(doc),
         },
         Format::Csv => ExportedFile {
             filename: format!("{stem}.csv"),
             mime: "text/csv",
-            text: csv(&doc),
+            body: Body::Text(csv(&doc)),
         },
         Format::Markdown => ExportedFile {
             filename: format!("{stem}.md"),
             mime: "text/markdown",
-            text: markdown(checklist, &doc),
+            body: Body::Text(markdown(checklist, &doc)),
         },
     }
 }
@@ -222,6 +228,13 @@ fn md_escape(text: &str) -> String {
     out
 }
 
+/// The two fields that say whether a file is an export at all.
+#[derive(Deserialize)]
+struct FormatProbe {
+    format: Option<String>,
+    version: Option<f64>,
+}
+
 /// The result of a successful import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -230,21 +243,32 @@ pub struct Imported {
     pub skipped: Vec<String>,
 }
 
-/// Restores a checklist from a JSON export. Refuses anything that is not exactly that.
-pub fn import(text: &str) -> Result<Imported, ImportError> {
-    if text.len() > MAX_IMPORT_BYTES {
+/// Refuses a file too large to be an export, before anyone parses it.
+pub fn check_import_size(bytes: usize) -> Result<(), ImportError> {
+    if bytes > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge {
-            size: text.len(),
+            size: bytes,
             max: MAX_IMPORT_BYTES,
         });
     }
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
-    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+    Ok(())
+}
+
+/// Restores a checklist from a parsed JSON export (`file` makes a fresh deserializer over it
+/// each call). Refuses anything that is not exactly an export of this version. The caller
+/// checks the size with [`check_import_size`] and parses the text.
+pub fn import<'de, D, F>(file: F) -> Result<Imported, ImportError>
+where
+    F: Fn() -> D,
+    D: Deserializer<'de>,
+{
+    // Format and version first: a file from elsewhere gets "not an export", not a field error.
+    let probe = FormatProbe::deserialize(file()).map_err(|_| ImportError::WrongFormat)?;
+    if probe.format.as_deref() != Some(FORMAT) {
         return Err(ImportError::WrongFormat);
     }
-    match value.get("version") {
-        Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {}
+    match probe.version {
+        Some(v) if v == f64::from(VERSION) => {}
         Some(v) => {
             return Err(ImportError::WrongVersion {
                 found: v.to_string(),
@@ -253,11 +277,10 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         }
         None => return Err(ImportError::Shape("no version".to_string())),
     }
-    let doc: ExportDocument =
-        serde_json::from_value(value).map_err(|e| ImportError::Shape(e.to_string()))?;
+    let doc = ExportDocument::deserialize(file()).map_err(|e| ImportError::Shape(e.to_string()))?;
     if parse_rfc3339(&doc.exported_at).is_none() {
         return Err(ImportError::Shape(format!(
-            "exported_at {:?} is not an RFC 3339 time",
+            "exported_at \"{}\" is not an RFC 3339 time",
             doc.exported_at
         )));
     }
@@ -270,7 +293,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
     for item in doc.items {
         if !seen.insert(item.id.clone()) {
             return Err(ImportError::Shape(format!(
-                "item {:?} appears twice",
+                "item \"{}\" appears twice",
                 item.id
             )));
         }
@@ -281,7 +304,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         let last_seen_ms = match &item.last_seen {
             Some(at) => Some(parse_rfc3339(at).ok_or_else(|| {
                 ImportError::Shape(format!(
-                    "{}: last_seen {at:?} is not an RFC 3339 time",
+                    "{}: last_seen \"{at}\" is not an RFC 3339 time",
                     item.id
                 ))
             })?),
@@ -299,7 +322,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         };
         if !allowed {
             return Err(ImportError::Shape(format!(
-                "{}: status {:?} does not fit a {} item",
+                "{}: status \"{}\" does not fit a {} item",
                 item.id,
                 item.status.id(),
                 if known.kind == Kind::Switch {

@@ -1,7 +1,24 @@
 use super::*;
 use crate::detect::{analyze, Control, PageSnapshot};
+use serde_json::Value;
 
 const T0: i64 = 1_795_000_000_000;
+
+/// The file's text, as the extension writes it (the JSON document through a JSON writer).
+fn text_of(file: &ExportedFile) -> String {
+    match &file.body {
+        Body::Text(text) => text.clone(),
+        Body::Document(doc) => serde_json::to_string_pretty(doc).expect("serializes"),
+    }
+}
+
+/// Imports text the way the extension does: size check, parse, then the core's validation.
+fn import(text: &str) -> Result<Imported, ImportError> {
+    check_import_size(text.len())?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    super::import(|| &value)
+}
 
 fn sample() -> Checklist {
     let report = analyze(&PageSnapshot {
@@ -29,7 +46,7 @@ fn json_follows_the_public_format() {
     let file = export(&sample(), Format::Json, T0, "0.1.0");
     assert_eq!(file.filename, "optout-guard-checklist-2026-11-18.json");
     assert_eq!(file.mime, "application/json");
-    let value: Value = serde_json::from_str(&file.text).expect("json");
+    let value: Value = serde_json::from_str(&text_of(&file)).expect("json");
     assert_eq!(value["format"], "optout-guard/checklist");
     assert_eq!(value["version"], 1);
     assert_eq!(value["exported_at"], "2026-11-18T11:06:40Z");
@@ -70,16 +87,16 @@ fn json_follows_the_public_format() {
 
 #[test]
 fn json_export_import_export_is_identical() {
-    let first = export(&sample(), Format::Json, T0, "0.1.0").text;
+    let first = text_of(&export(&sample(), Format::Json, T0, "0.1.0"));
     let imported = import(&first).expect("imports");
     assert!(imported.skipped.is_empty());
-    let second = export(&imported.checklist, Format::Json, T0, "0.1.0").text;
+    let second = text_of(&export(&imported.checklist, Format::Json, T0, "0.1.0"));
     assert_eq!(first, second);
 }
 
 #[test]
 fn csv_has_the_promised_columns_and_quotes_awkward_fields() {
-    let text = export(&sample(), Format::Csv, T0, "0.1.0").text;
+    let text = text_of(&export(&sample(), Format::Csv, T0, "0.1.0"));
     let mut lines = text.split("\r\n");
     assert_eq!(lines.next(), Some("id,title,tier,status,last_seen,url"));
     assert_eq!(
@@ -101,7 +118,7 @@ fn csv_has_the_promised_columns_and_quotes_awkward_fields() {
 
 #[test]
 fn markdown_is_a_readable_report_with_checkboxes() {
-    let text = export(&sample(), Format::Markdown, T0, "0.1.0").text;
+    let text = text_of(&export(&sample(), Format::Markdown, T0, "0.1.0"));
     assert!(text.starts_with("# LinkedIn opt-out checklist"));
     assert!(text.contains("Region: United Kingdom."));
     assert!(text.contains("- [ ] **Data for Generative AI Improvement**: ON"));
@@ -115,7 +132,7 @@ fn markdown_escapes_page_text_in_evidence() {
     if let Some(entry) = checklist.items.get_mut("ai-training") {
         entry.evidence = Some("label [click](https://evil.example) <b>".into());
     }
-    let text = export(&checklist, Format::Markdown, T0, "0.1.0").text;
+    let text = text_of(&export(&checklist, Format::Markdown, T0, "0.1.0"));
     assert!(
         text.contains("label \\[click\\](https://evil.example) \\<b\\>"),
         "{text}"
@@ -124,7 +141,7 @@ fn markdown_escapes_page_text_in_evidence() {
 
 #[test]
 fn imports_of_the_wrong_shape_are_refused_with_a_reason() {
-    let good = export(&sample(), Format::Json, T0, "0.1.0").text;
+    let good = text_of(&export(&sample(), Format::Json, T0, "0.1.0"));
     assert!(matches!(import("not json"), Err(ImportError::NotJson(_))));
     assert_eq!(
         import("{\"format\":\"something-else\",\"version\":1}"),
@@ -160,7 +177,7 @@ fn imports_of_the_wrong_shape_are_refused_with_a_reason() {
 
 #[test]
 fn unknown_item_ids_from_a_newer_version_are_skipped_and_reported() {
-    let good = export(&sample(), Format::Json, T0, "0.1.0").text;
+    let good = text_of(&export(&sample(), Format::Json, T0, "0.1.0"));
     let renamed = good.replace("\"permitted-services\"", "\"brand-new-setting\"");
     let imported = import(&renamed).expect("imports");
     assert_eq!(imported.skipped, vec!["brand-new-setting".to_string()]);
