@@ -162,7 +162,20 @@ pub fn analyze(snapshot: &PageSnapshot) -> PageReport {
         .map(|(i, _)| i)
         .collect();
 
-    let (kind, page_item) = classify(path.as_deref(), snapshot, switches.len());
+    // What each switch's own id and label say, worked out once: it decides the page kind too.
+    let known: Vec<Known> = switches
+        .iter()
+        .map(|&i| Known {
+            by_id: by_switch_id(&snapshot.controls[i]),
+            by_label: by_label(&snapshot.controls[i]),
+        })
+        .collect();
+    // A sign-in form shown in place of the settings has checkboxes of its own ("keep me signed
+    // in"); only a switch known by its id or label proves the settings are really there.
+    let settings_shown = known
+        .iter()
+        .any(|k| k.by_id.is_some() || k.by_label.is_some());
+    let (kind, page_item) = classify(path.as_deref(), snapshot, settings_shown);
     let readable = matches!(
         kind,
         PageKind::Setting | PageKind::Settings | PageKind::Overview
@@ -182,12 +195,12 @@ pub fn analyze(snapshot: &PageSnapshot) -> PageReport {
     }
 
     let lang = snapshot.lang.as_deref().map(primary_language);
+    let single_switch_item = page_item.filter(|_| switches.len() == 1);
     let mut controls: Vec<ControlFinding> = switches
         .iter()
-        .map(|&index| {
-            let control = &snapshot.controls[index];
-            let single_switch_item = page_item.filter(|_| switches.len() == 1);
-            judge_control(index, control, single_switch_item)
+        .zip(known)
+        .map(|(&index, known)| {
+            judge_control(index, &snapshot.controls[index], known, single_switch_item)
         })
         .collect();
     give_one_warning_per_item(&mut controls);
@@ -288,13 +301,24 @@ fn on_off(on: bool) -> State {
     }
 }
 
+/// An item a switch names by itself, with the words that say how.
+type Named = Option<(&'static Item, String)>;
+
+struct Known {
+    by_id: Named,
+    by_label: Named,
+}
+
+/// Most trustworthy first: the switch's id, the page's slug when it has one switch, its label.
 fn judge_control(
     index: usize,
     control: &Control,
+    known: Known,
     slug_item: Option<&'static Item>,
 ) -> ControlFinding {
     let (state, state_detail) = read_state(control);
-    let identified = by_switch_id(control)
+    let identified = known
+        .by_id
         .map(|(item, how)| (item, Strategy::SwitchId, how))
         .or_else(|| {
             slug_item.map(|item| {
@@ -305,7 +329,11 @@ fn judge_control(
                 )
             })
         })
-        .or_else(|| by_label(control).map(|(item, how)| (item, Strategy::Label, how)));
+        .or_else(|| {
+            known
+                .by_label
+                .map(|(item, how)| (item, Strategy::Label, how))
+        });
     match identified {
         Some((item, strategy, how)) => ControlFinding {
             index,
@@ -332,7 +360,7 @@ fn judge_control(
     }
 }
 
-fn by_switch_id(control: &Control) -> Option<(&'static Item, String)> {
+fn by_switch_id(control: &Control) -> Named {
     let labelledby = control.aria_labelledby.as_deref().unwrap_or("");
     for token in labelledby.split_whitespace() {
         if let Some(item) = item_with_switch_id(token) {
@@ -349,8 +377,8 @@ fn item_with_switch_id(id: &str) -> Option<&'static Item> {
 
 /// Matches the label or description against every known label, in every language. A text that
 /// names two different items is no evidence at all.
-fn by_label(control: &Control) -> Option<(&'static Item, String)> {
-    let mut found: Option<(&'static Item, String)> = None;
+fn by_label(control: &Control) -> Named {
+    let mut found: Named = None;
     for text in [&control.label, &control.description].into_iter().flatten() {
         let text = normalize(cut(text));
         if text.is_empty() {
@@ -530,7 +558,7 @@ fn worst(a: State, b: State) -> State {
 fn classify(
     path: Option<&str>,
     snapshot: &PageSnapshot,
-    switches: usize,
+    settings_shown: bool,
 ) -> (PageKind, Option<&'static Item>) {
     let Some(path) = path else {
         return (PageKind::Outside, None);
@@ -543,7 +571,7 @@ fn classify(
         "/signup",
     ];
     let sign_in_path = SIGN_IN_PATHS.iter().any(|p| is_under(path, p));
-    if sign_in_path || (snapshot.login_form && switches == 0) {
+    if sign_in_path || (snapshot.login_form && !settings_shown) {
         return (PageKind::SignInWall, None);
     }
     let is_settings = is_under(path, "/mypreferences") || is_under(path, "/psettings");

@@ -316,6 +316,23 @@ fn sign_in_wall_yields_no_items() {
     assert_eq!(report.page.kind, PageKind::SignInWall);
     assert!(report.controls.is_empty());
 
+    // A login form shown in place, with a "keep me signed in" checkbox as the page's only
+    // switch: the slug rule must not turn that checkbox into the AI setting.
+    let keep_signed_in = Control {
+        label: Some("Keep me logged in".into()),
+        ..switch("ember3", true)
+    };
+    let mut in_place = page(AI_PAGE, vec![keep_signed_in]);
+    in_place.login_form = true;
+    let report = analyze(&in_place);
+    assert_eq!(report.page.kind, PageKind::SignInWall);
+    assert!(report.controls.is_empty() && report.banner.is_none());
+
+    // A real settings page that also carries a login form somewhere is still read.
+    let mut both = page(AI_PAGE, vec![switch("allowDataForGenerativeAI", true)]);
+    both.login_form = true;
+    assert_eq!(analyze(&both).page.kind, PageKind::Setting);
+
     let authwall = analyze(&page(
         "https://www.linkedin.com/authwall?trk=x",
         vec![switch("allowDataForGenerativeAI", true)],

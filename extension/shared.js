@@ -1,0 +1,65 @@
+// Helpers shared by the extension pages (service worker, popup, report page).
+// The content script cannot import ES modules, so it does not use this file.
+
+/** Chromium exposes `chrome`; Firefox exposes both, and `browser` is its native one. */
+export const api = globalThis.browser ?? globalThis.chrome;
+
+/** Message types of docs/interfaces.md §3. */
+export const MSG = Object.freeze({
+  scan: 'optout-guard/scan',
+  view: 'optout-guard/view',
+  setRegion: 'optout-guard/set-region',
+  mark: 'optout-guard/mark',
+  export: 'optout-guard/export',
+  import: 'optout-guard/import',
+  dismissNotice: 'optout-guard/dismiss-notice',
+});
+
+/** Where the build puts the wasm-bindgen output, relative to the extension root. */
+export const WASM_BINARY_PATH = 'wasm/optout_wasm_bg.wasm';
+
+/** The `{ok:false}` reply for any thrown value; core errors keep their `Optout*` name. */
+export function errorReply(err) {
+  return { ok: false, error: describeError(err) };
+}
+
+export function describeError(err) {
+  if (err && typeof err === 'object') {
+    const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
+    const message = typeof err.message === 'string' ? err.message : String(err);
+    return { name, message };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+/**
+ * Sends one message to the service worker and returns the reply's payload.
+ * A `{ok:false}` reply or an unreachable worker becomes a thrown Error whose `name` is the
+ * reported one, so callers handle both the same way.
+ */
+export async function request(type, fields = {}) {
+  let reply;
+  try {
+    reply = await api.runtime.sendMessage({ type, ...fields });
+  } catch (err) {
+    throw Object.assign(new Error(describeError(err).message), { name: 'OptoutUnreachable' });
+  }
+  if (!reply || typeof reply !== 'object') {
+    throw Object.assign(new Error('Optout Guard’s background worker gave no answer.'), {
+      name: 'OptoutUnreachable',
+    });
+  }
+  if (!reply.ok) {
+    const { name = 'Error', message = 'Unknown error' } = reply.error ?? {};
+    throw Object.assign(new Error(message), { name });
+  }
+  return reply;
+}
+
+/** Badge colours per `badge.kind` (docs/interfaces.md §4): text colour chosen for contrast. */
+export const BADGE_COLOURS = Object.freeze({
+  on: { background: '#c62828', text: '#ffffff' },
+  unchecked: { background: '#6b6b6b', text: '#ffffff' },
+  'essential-done': { background: '#2e7d32', text: '#ffffff' },
+  partial: { background: '#f2a900', text: '#1a1a1a' },
+});
