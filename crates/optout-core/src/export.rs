@@ -232,7 +232,7 @@ fn md_escape(text: &str) -> String {
 #[derive(Deserialize)]
 struct FormatProbe {
     format: Option<String>,
-    version: Option<f64>,
+    version: Option<u64>,
 }
 
 /// The result of a successful import.
@@ -268,7 +268,7 @@ where
         return Err(ImportError::WrongFormat);
     }
     match probe.version {
-        Some(v) if v == f64::from(VERSION) => {}
+        Some(v) if v == u64::from(VERSION) => {}
         Some(v) => {
             return Err(ImportError::WrongVersion {
                 found: v.to_string(),
