@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../tests/e2e/harness.mjs';
 
 function parseArgs(argv) {
   const opts = { chromium: '/usr/bin/chromium', urls: [] };
@@ -63,21 +64,9 @@ const context = await chromium.launchPersistentContext(profile, {
   // Playwright passes --disable-extensions by default; drop it rather than rely on
   // --disable-extensions-except winning over it.
   ignoreDefaultArgs: ['--disable-extensions'],
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    // Everything but the fixture host fails to resolve: the demo must not reach the network.
-    `--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:${opts.port}, MAP * ~NOTFOUND`,
-    '--ignore-certificate-errors',
-    `--disable-extensions-except=${ext}`,
-    `--load-extension=${ext}`,
-  ],
+  // The same flags as the e2e tests: every host but the fixture server fails to resolve, so
+  // the demo never reaches the network.
+  args: ['--headless=new', ...chromiumArgs(opts.port, ext)],
   ignoreHTTPSErrors: true,
   viewport: { width: 1280, height: 900 },
 });

@@ -35,7 +35,8 @@ function playwright() {
   }
 }
 
-function chromiumArgs(port, withExtension) {
+/** Chromium's flags for a run against the fixture server on `port`; the demo uses them too. */
+export function chromiumArgs(port, extensionDir = null) {
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -47,8 +48,8 @@ function chromiumArgs(port, withExtension) {
     `--host-resolver-rules=MAP ${HOST} 127.0.0.1:${port}, MAP * ~NOTFOUND`,
     '--ignore-certificate-errors',
   ];
-  if (withExtension) {
-    args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (extensionDir) {
+    args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   }
   return args;
 }
@@ -71,7 +72,7 @@ export async function launch({ extension = true, viewport = { width: 1280, heigh
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
-      args: chromiumArgs(server.port, extension),
+      args: chromiumArgs(server.port, extension ? EXTENSION_DIR : null),
       // Playwright adds --disable-extensions by default, which would drop --load-extension.
       ignoreDefaultArgs: extension ? ['--disable-extensions'] : [],
       ignoreHTTPSErrors: true,
