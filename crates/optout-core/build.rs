@@ -11,12 +11,17 @@ mod vocab;
 #[path = "src/catalog/schema.rs"]
 mod schema;
 
+#[path = "src/text.rs"]
+#[allow(dead_code)]
+mod text;
+
 use schema::{AppliesFile, CatalogFile};
 
 fn main() {
     println!("cargo:rerun-if-changed=catalog.toml");
     println!("cargo:rerun-if-changed=src/catalog/schema.rs");
     println!("cargo:rerun-if-changed=src/vocab.rs");
+    println!("cargo:rerun-if-changed=src/text.rs");
 
     let text = std::fs::read_to_string("catalog.toml").expect("catalog.toml is readable");
     let file: CatalogFile = toml::from_str(&text).unwrap_or_else(|e| panic!("catalog.toml: {e}"));
@@ -48,9 +53,12 @@ fn main() {
             .labels
             .iter()
             .flat_map(|(lang, texts)| {
-                texts
-                    .iter()
-                    .map(move |t| format!("Label {{ lang: {lang:?}, text: {t:?} }}"))
+                texts.iter().map(move |t| {
+                    format!(
+                        "Label {{ lang: {lang:?}, text: {t:?}, key: {:?} }}",
+                        text::normalize(t)
+                    )
+                })
             })
             .collect();
         let safe = match item.safe_state {
@@ -78,10 +86,14 @@ fn main() {
     }
     out.push_str("];\n\npub static STATE_WORDS: &[StateWords] = &[\n");
     for (lang, words) in &file.state_words {
+        let keys = |words: &[String]| -> Vec<String> {
+            words.iter().map(|w| text::normalize(w)).collect()
+        };
         writeln!(
             out,
             "    StateWords {{ lang: {lang:?}, on: &{:?}, off: &{:?} }},",
-            words.on, words.off
+            keys(&words.on),
+            keys(&words.off)
         )
         .expect("writing to a String");
     }

@@ -165,9 +165,15 @@ pub fn analyze(snapshot: &PageSnapshot) -> PageReport {
     // What each switch's own id and label say, worked out once: it decides the page kind too.
     let known: Vec<Known> = switches
         .iter()
-        .map(|&i| Known {
-            by_id: by_switch_id(&snapshot.controls[i]),
-            by_label: by_label(&snapshot.controls[i]),
+        .map(|&i| {
+            let control = &snapshot.controls[i];
+            let by_id = by_switch_id(control);
+            // The id wins over the label, so the label is only read when there is no id.
+            let by_label = match by_id {
+                Some(_) => None,
+                None => by_label(control),
+            };
+            Known { by_id, by_label }
         })
         .collect();
     // A sign-in form shown in place of the settings has checkboxes of its own ("keep me signed
@@ -386,10 +392,10 @@ fn by_label(control: &Control) -> Named {
         }
         for item in catalog::items() {
             for label in item.labels {
-                let known = normalize(label.text);
+                let known = label.key;
                 // Long labels may sit inside a longer text; short ones ("Gender") must match whole.
                 let matches =
-                    text == known || (known.chars().count() >= 20 && text.contains(&known));
+                    text == known || (known.chars().count() >= 20 && text.contains(known));
                 if !matches {
                     continue;
                 }
@@ -457,8 +463,8 @@ fn judge_link(index: usize, link: &Link, lang: Option<&str>) -> Option<LinkFindi
 pub fn state_from_words(text: &str, lang: Option<&str>) -> State {
     let text = normalize(cut(text));
     let meaning = |words: &catalog::StateWords| {
-        let on = words.on.iter().any(|w| normalize(w) == text);
-        let off = words.off.iter().any(|w| normalize(w) == text);
+        let on = words.on.contains(&text.as_str());
+        let off = words.off.contains(&text.as_str());
         match (on, off) {
             (true, false) => Some(State::On),
             (false, true) => Some(State::Off),

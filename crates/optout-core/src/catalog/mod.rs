@@ -48,9 +48,12 @@ pub struct RegionRule {
 pub struct Label {
     pub lang: &'static str,
     pub text: &'static str,
+    /// `text` folded by `text::normalize` at build time, so matching costs no work per label.
+    pub key: &'static str,
 }
 
-/// The words an overview page prints for a setting's current value, in one language.
+/// The words an overview page prints for a setting's current value, in one language, folded by
+/// `text::normalize` at build time.
 #[derive(Debug)]
 pub struct StateWords {
     pub lang: &'static str,

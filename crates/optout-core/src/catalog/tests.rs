@@ -24,8 +24,17 @@ fn compiled_data_is_the_file() {
         assert_eq!(from_file.kind, compiled.kind);
         assert_eq!(from_file.category, compiled.category);
         assert_eq!(from_file.switch_ids, compiled.switch_ids);
-        let labels: usize = from_file.labels.values().map(Vec::len).sum();
-        assert_eq!(labels, compiled.labels.len(), "{}", compiled.id);
+        let labels: Vec<(&str, &str)> = from_file
+            .labels
+            .iter()
+            .flat_map(|(lang, texts)| texts.iter().map(move |t| (lang.as_str(), t.as_str())))
+            .collect();
+        let compiled_labels: Vec<(&str, &str)> =
+            compiled.labels.iter().map(|l| (l.lang, l.text)).collect();
+        assert_eq!(labels, compiled_labels, "{}", compiled.id);
+        for label in compiled.labels {
+            assert_eq!(label.key, crate::text::normalize(label.text));
+        }
         match (&from_file.applies, &compiled.applies) {
             (AppliesFile::Everywhere(_), Applies::Everywhere) => {}
             (AppliesFile::In(a), Applies::In(b)) => {
@@ -41,8 +50,10 @@ fn compiled_data_is_the_file() {
     assert_eq!(file.state_words.len(), state_words().len());
     for words in state_words() {
         let from_file = &file.state_words[words.lang];
-        assert_eq!(from_file.on, words.on);
-        assert_eq!(from_file.off, words.off);
+        let keys =
+            |w: &[String]| -> Vec<String> { w.iter().map(|x| crate::text::normalize(x)).collect() };
+        assert_eq!(keys(&from_file.on), words.on);
+        assert_eq!(keys(&from_file.off), words.off);
     }
 }
 
