@@ -15,6 +15,7 @@ TOOLS="${OPTOUT_GUARD_TOOLS:-$HOME/.cache/optout-guard/tools}"
 WASM_PKG="$ROOT/target/optout-guard-wasm"
 DIST="$ROOT/dist"
 CHROMIUM_BIN=/usr/bin/chromium
+FIREFOX_BIN=/usr/bin/firefox-esr
 
 # The features rustc 1.95 enables by default for wasm32-unknown-unknown
 # (`rustc --print cfg --target wasm32-unknown-unknown`); wasm-opt must accept all of them or it
@@ -126,6 +127,17 @@ ensure_test_packages() {
   command -v openssl >/dev/null || die "openssl is still missing after apt-get install openssl"
 }
 
+# The Firefox tests load dist/firefox into Debian's Firefox ESR (never a downloaded one); they
+# check its version against the manifest's strict_min_version themselves.
+ensure_firefox() {
+  if [[ ! -x "$FIREFOX_BIN" ]]; then
+    step "apt-get install firefox-esr"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+  fi
+  [[ -x "$FIREFOX_BIN" ]] || die "$FIREFOX_BIN is still missing after apt-get install firefox-esr"
+}
+
 ensure_build_tools() {
   ensure_rust_target
   ensure_wasm_bindgen
@@ -189,7 +201,9 @@ cmd_build() {
 
 cmd_test() {
   export CHROMIUM="${CHROMIUM:-$CHROMIUM_BIN}"
+  export FIREFOX="${FIREFOX:-$FIREFOX_BIN}"
   ensure_test_packages
+  ensure_firefox
   ensure_rust_target
   ensure_rust_components
   ensure_build_tools
@@ -211,6 +225,13 @@ cmd_test() {
   shopt -u nullglob
   [[ ${#e2e[@]} -gt 0 ]] || die "no browser tests found (tests/e2e/*.test.mjs): refusing to report success without them"
   node --test --test-concurrency=1 "${e2e[@]}"
+
+  step "Firefox tests: addons-linter and a real load in Firefox ESR (node --test tests/firefox/*.test.mjs, FIREFOX=$FIREFOX)"
+  shopt -s nullglob
+  local firefox_tests=(tests/firefox/*.test.mjs)
+  shopt -u nullglob
+  [[ ${#firefox_tests[@]} -gt 0 ]] || die "no Firefox tests found (tests/firefox/*.test.mjs): refusing to report success without them"
+  node --test --test-concurrency=1 "${firefox_tests[@]}"
 
   CURRENT_STEP=""
   printf '\n==> all tests passed\n'
