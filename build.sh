@@ -3,6 +3,7 @@
 #   ./build.sh [build]   install what is missing, build dist/chromium, dist/firefox and the store zips
 #   ./build.sh test      everything CI checks: fmt, clippy, cargo test, build, browser tests
 #   ./build.sh demo      build, serve the LinkedIn fixtures and open Chromium with the extension
+#   ./build.sh bench     build, then print the size and speed figures the budgets are held to
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -294,17 +295,33 @@ cmd_demo() {
   CURRENT_STEP=""
 }
 
+# --- bench ----------------------------------------------------------------------------------
+
+# Figures, not pass/fail: timed assertions would flake on 2 noisy cores.
+cmd_bench() {
+  export CHROMIUM="${CHROMIUM:-$CHROMIUM_BIN}"
+  ensure_test_packages
+  cmd_build
+
+  step "core, natively (cargo run --release --example bench)"
+  cargo run --release -q -p optout-core --example bench
+
+  step "in Chromium: wasm size, scan round trip, first paint (tests/bench/scan.mjs)"
+  node tests/bench/scan.mjs
+  CURRENT_STEP=""
+}
+
 # --- dispatch -------------------------------------------------------------------------------
 
 usage() {
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-build}" in
   build) cmd_build ;;
   test) cmd_test ;;
   demo) cmd_demo ;;
-  # Benchmarks (wasm size, scan speed) get their own `bench)` entry here when they exist.
+  bench) cmd_bench ;;
   -h | --help | help) usage ;;
   *)
     usage >&2
