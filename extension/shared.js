@@ -63,3 +63,62 @@ export const BADGE_COLOURS = Object.freeze({
   'essential-done': { background: '#2e7d32', text: '#ffffff' },
   partial: { background: '#f2a900', text: '#1a1a1a' },
 });
+
+// ---------------------------------------------------------------------------------------------
+// Rendering helpers for the popup and the report page (appended by the popup's engineer).
+// They only turn view fields (docs/interfaces.md §4) into words and DOM; they decide nothing.
+// ---------------------------------------------------------------------------------------------
+
+/** Pill text per item `status`. */
+export const STATUS_LABELS = Object.freeze({
+  on: 'On',
+  off: 'Off',
+  unknown: 'Not checked',
+  'not-applicable': 'Doesn’t apply',
+  done: 'Done',
+  todo: 'To do',
+});
+
+/** Tier ids in checklist order, with their headings. */
+export const TIERS = Object.freeze([
+  ['essential', 'Essential'],
+  ['recommended', 'Recommended'],
+  ['optional', 'Optional'],
+]);
+
+/**
+ * Creates an element. `props` sets properties (className, textContent, hidden, …), except
+ * `attrs` (attributes) and `on` (event listeners); children are nodes or strings (as text).
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  const { attrs, on, ...rest } = props;
+  Object.assign(node, rest);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const [k, fn] of Object.entries(on ?? {})) node.addEventListener(k, fn);
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined && c !== false) node.append(c);
+  }
+  return node;
+}
+
+/** An RFC 3339 time in the reader's locale; the raw value if it does not parse. */
+export function formatWhen(iso, options = { dateStyle: 'medium', timeStyle: 'short' }) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return String(iso ?? '');
+  return new Intl.DateTimeFormat(undefined, options).format(date);
+}
+
+/** A <time> with the friendly text, keeping the exact value machine- and hover-readable. */
+export function timeEl(iso, options) {
+  return el('time', { textContent: formatWhen(iso, options), dateTime: iso, title: iso });
+}
+
+/** A view sentence that quotes the exact timestamp `iso`, with that timestamp as a friendly <time>. */
+export function textWithTime(text, iso) {
+  const at = iso ? text.indexOf(iso) : -1;
+  if (at < 0) return [text];
+  return [text.slice(0, at), timeEl(iso), text.slice(at + iso.length)];
+}
