@@ -200,6 +200,16 @@ cmd_build() {
 
 # --- test -----------------------------------------------------------------------------------
 
+# Runs every DIR/*.test.mjs with node's test runner, one file at a time (each starts a browser).
+run_node_tests() {
+  local dir="$1" what="$2" files
+  shopt -s nullglob
+  files=("$dir"/*.test.mjs)
+  shopt -u nullglob
+  [[ ${#files[@]} -gt 0 ]] || die "no $what found ($dir/*.test.mjs): refusing to report success without them"
+  node --test --test-concurrency=1 "${files[@]}"
+}
+
 cmd_test() {
   export CHROMIUM="${CHROMIUM:-$CHROMIUM_BIN}"
   export FIREFOX="${FIREFOX:-$FIREFOX_BIN}"
@@ -221,18 +231,10 @@ cmd_test() {
   cmd_build
 
   step "browser tests (node --test tests/e2e/*.test.mjs, CHROMIUM=$CHROMIUM)"
-  shopt -s nullglob
-  local e2e=(tests/e2e/*.test.mjs)
-  shopt -u nullglob
-  [[ ${#e2e[@]} -gt 0 ]] || die "no browser tests found (tests/e2e/*.test.mjs): refusing to report success without them"
-  node --test --test-concurrency=1 "${e2e[@]}"
+  run_node_tests tests/e2e "browser tests"
 
   step "Firefox tests: addons-linter and a real load in Firefox ESR (node --test tests/firefox/*.test.mjs, FIREFOX=$FIREFOX)"
-  shopt -s nullglob
-  local firefox_tests=(tests/firefox/*.test.mjs)
-  shopt -u nullglob
-  [[ ${#firefox_tests[@]} -gt 0 ]] || die "no Firefox tests found (tests/firefox/*.test.mjs): refusing to report success without them"
-  node --test --test-concurrency=1 "${firefox_tests[@]}"
+  run_node_tests tests/firefox "Firefox tests"
 
   CURRENT_STEP=""
   printf '\n==> all tests passed\n'
