@@ -300,7 +300,7 @@ describe('toolbar popup and printable report', { timeout: 300000 }, () => {
     await page.selectOption('#region', 'eu-eea');
     await itemStatus(page, 'ads-share-affiliates', 'not-applicable');
     assert.equal(await pill(page, 'ads-share-affiliates'), 'Doesn’t apply');
-    assert.match(await text(page, '[data-item="ads-share-affiliates"] .item__reason'), /does not apply this in EU \/ EEA/);
+    assert.match(await text(page, '[data-item="ads-share-affiliates"] .item__reason'), /does not apply this in the EU \/ EEA\. It applies in the United States/);
     await itemStatus(page, 'microsoft-withdraw', 'not-applicable');
     assert.equal(await text(page, '#summary'), '2 of 5 essential opt-outs done');
     assert.equal(await page.locator('[data-item="ai-training"] .item__reason').count(), 0);

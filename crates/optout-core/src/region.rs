@@ -33,18 +33,29 @@ pub fn applicability(item: &Item, region: Region) -> Applicability {
     match rules.iter().find(|r| r.regions.contains(&region)) {
         Some(rule) => Applicability::Applies { since: rule.since },
         None => {
-            let places: Vec<&str> = rules
-                .iter()
-                .flat_map(|r| r.regions.iter().map(|x| x.label()))
+            // In the picker's order, so "most other countries" comes last.
+            let places: Vec<&str> = Region::ALL
+                .into_iter()
+                .filter(|r| rules.iter().any(|rule| rule.regions.contains(r)))
+                .map(Region::place)
                 .collect();
             Applicability::NotApplicable {
                 reason: format!(
-                    "LinkedIn does not apply this in {}; it applies in: {}.",
-                    region.label(),
-                    places.join(", ")
+                    "LinkedIn does not apply this in {}. It applies in {}.",
+                    region.place(),
+                    list(&places)
                 ),
             }
         }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn list(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -106,8 +117,11 @@ mod tests {
         let a = applicability(item("ads-share-affiliates").expect("item"), Region::Uk);
         match a {
             Applicability::NotApplicable { reason } => {
-                assert!(reason.contains("United Kingdom"), "{reason}");
-                assert!(reason.contains("United States"), "{reason}");
+                assert_eq!(
+                    reason,
+                    "LinkedIn does not apply this in the United Kingdom. It applies in the \
+                     United States, Canada, Hong Kong and most other countries."
+                );
             }
             other => panic!("expected not applicable, got {other:?}"),
         }

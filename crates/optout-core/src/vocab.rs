@@ -57,6 +57,20 @@ impl Region {
         }
     }
 
+    /// The region as it reads inside a sentence ("applies in the United States").
+    pub fn place(self) -> &'static str {
+        match self {
+            Region::EuEea => "the EU / EEA",
+            Region::Uk => "the United Kingdom",
+            Region::Ch => "Switzerland",
+            Region::Ca => "Canada",
+            Region::Hk => "Hong Kong",
+            Region::Us => "the United States",
+            Region::Other => "most other countries",
+            Region::Unknown => "an unknown region",
+        }
+    }
+
     pub fn from_id(id: &str) -> Option<Region> {
         Region::ALL.into_iter().find(|r| r.id() == id)
     }
