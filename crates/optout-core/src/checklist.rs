@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::catalog::{self, Item, Kind, Tier};
-use crate::detect::{ControlFinding, PageKind, PageReport, State, Strategy};
+use crate::detect::{PageKind, PageReport, PerItem, State, Strategy};
 use crate::error::{ActionError, StateError};
 use crate::region::{applicability, Applicability, Region};
 use crate::text::plural;
@@ -374,50 +374,25 @@ fn migrate<'de, D: Deserializer<'de>>(
     }
 }
 
-/// One reading per item: every control that names it, else the overview links that do. Of
-/// several readings the most worrying wins, so two disagreeing switches never add up to off.
+/// One reading per item: every control that names it, else the overview links that do; of
+/// several, the most worrying (see [`PerItem`]).
 fn readings(report: &PageReport) -> Vec<(&'static str, State, String)> {
-    let mut by_item: BTreeMap<&'static str, (State, String)> = BTreeMap::new();
-    let controls = report.controls.iter().filter_map(|c: &ControlFinding| {
-        c.item.map(|id| {
-            (
-                id,
-                c.state,
-                describe(c.evidence.strategy, &c.evidence.detail, c.evidence.disabled),
-            )
-        })
-    });
-    for (id, state, evidence) in controls {
-        merge(&mut by_item, id, state, evidence);
+    let mut per_item = PerItem::default();
+    for c in &report.controls {
+        if let Some(id) = c.item {
+            let evidence = describe(c.evidence.strategy, &c.evidence.detail, c.evidence.disabled);
+            per_item.add(id, c.state, evidence);
+        }
     }
     for link in &report.links {
         // A link with no readable state says nothing; it must not erase an earlier reading.
-        if by_item.contains_key(link.item) || link.state == State::Unknown {
+        if per_item.contains(link.item) || link.state == State::Unknown {
             continue;
         }
         let evidence = describe(link.evidence.strategy, &link.evidence.detail, false);
-        merge(&mut by_item, link.item, link.state, evidence);
+        per_item.add(link.item, link.state, evidence);
     }
-    by_item.into_iter().map(|(id, (s, e))| (id, s, e)).collect()
-}
-
-fn merge(
-    by_item: &mut BTreeMap<&'static str, (State, String)>,
-    id: &'static str,
-    state: State,
-    evidence: String,
-) {
-    let worry = |s: State| match s {
-        State::On => 2,
-        State::Unknown | State::Unrecognised => 1,
-        State::Off => 0,
-    };
-    match by_item.get(id) {
-        Some((old, _)) if worry(*old) >= worry(state) => {}
-        _ => {
-            by_item.insert(id, (state, evidence));
-        }
-    }
+    per_item.0
 }
 
 fn describe(strategy: Strategy, detail: &str, disabled: bool) -> String {

@@ -2,8 +2,6 @@
 //! what state it shows. Structural signals come first (switch ids, the URL), label text last.
 //! A setting is `off` only when its control reads off without any ambiguity.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Item};
@@ -488,16 +486,15 @@ pub fn state_from_words(text: &str, lang: Option<&str>) -> State {
 
 fn banner(controls: &[ControlFinding], links: &[LinkFinding]) -> Option<Banner> {
     // One state per item: if any reading of it is on, it counts as on; off only if all are off.
-    let mut items: BTreeMap<&str, State> = BTreeMap::new();
+    let mut items = PerItem::default();
     let readings = controls
         .iter()
         .filter_map(|c| c.item.map(|id| (id, c.state)))
         .chain(links.iter().map(|l| (l.item, l.state)));
     for (id, state) in readings {
-        let entry = items.entry(id).or_insert(state);
-        *entry = worst(*entry, state);
+        items.add(id, state, ());
     }
-    let count = |s: State| items.values().filter(|&&v| v == s).count();
+    let count = |s: State| items.0.iter().filter(|(_, v, _)| *v == s).count();
     let (on, off, unknown) = (count(State::On), count(State::Off), count(State::Unknown));
     let unrecognised = controls
         .iter()
@@ -547,17 +544,39 @@ fn banner(controls: &[ControlFinding], links: &[LinkFinding]) -> Option<Banner> 
     })
 }
 
-/// Orders states by how much they should worry the member.
-fn worst(a: State, b: State) -> State {
-    let rank = |s: State| match s {
-        State::On => 3,
-        State::Unknown | State::Unrecognised => 2,
-        State::Off => 1,
-    };
-    if rank(b) > rank(a) {
-        b
-    } else {
-        a
+/// How much a state should worry the member: a reading that is on beats one that could not be
+/// read, which beats off.
+fn worry(state: State) -> u8 {
+    match state {
+        State::On => 2,
+        State::Unknown | State::Unrecognised => 1,
+        State::Off => 0,
+    }
+}
+
+/// One reading per item, keeping the most worrying when a page shows an item more than once,
+/// so two disagreeing readings never add up to off. A page names a handful of items: a list
+/// beats a map here.
+#[derive(Debug)]
+pub struct PerItem<T>(pub Vec<(&'static str, State, T)>);
+
+impl<T> Default for PerItem<T> {
+    fn default() -> Self {
+        PerItem(Vec::new())
+    }
+}
+
+impl<T> PerItem<T> {
+    pub fn add(&mut self, id: &'static str, state: State, extra: T) {
+        match self.0.iter_mut().find(|(known, _, _)| *known == id) {
+            Some(slot) if worry(state) > worry(slot.1) => *slot = (id, state, extra),
+            Some(_) => {}
+            None => self.0.push((id, state, extra)),
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.iter().any(|(known, _, _)| *known == id)
     }
 }
 

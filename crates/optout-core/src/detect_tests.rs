@@ -617,3 +617,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn per_item_keeps_the_most_worrying_reading() {
+    let mut items = PerItem::default();
+    items.add("ai-training", State::Off, "first");
+    items.add("research", State::Unknown, "a");
+    items.add("ai-training", State::On, "second");
+    items.add("ai-training", State::Unknown, "third");
+    items.add("research", State::Off, "b");
+    assert_eq!(
+        items.0,
+        vec![
+            ("ai-training", State::On, "second"),
+            ("research", State::Unknown, "a")
+        ]
+    );
+    assert!(items.contains("research") && !items.contains("ads-by-age"));
+}
