@@ -6,10 +6,6 @@ import { api, MSG, BADGE_COLOURS, errorReply } from './shared.js';
 
 const STATE_KEY = 'checklist';
 const BACKUP_PREFIX = 'checklist_backup_';
-const CORRUPT_NOTICE =
-  'Your saved checklist could not be read, so Optout Guard started a fresh one. ' +
-  'The old data was kept as a backup inside the extension and has not been deleted. ' +
-  'Visit your LinkedIn settings pages again to fill in the new checklist.';
 
 // The worker can be woken by a message at any time, so every handler awaits this.
 // A failed start is forgotten so the next message tries again instead of failing forever.
@@ -36,8 +32,9 @@ async function boot() {
   } catch (err) {
     if (err?.name !== 'OptoutStateError') throw err;
     // Never lose what the member had: park the unreadable value under its own key first.
-    await api.storage.local.set({ [BACKUP_PREFIX + new Date().toISOString()]: stored });
-    loaded = core.checklistSetNotice(core.checklistLoad(null), CORRUPT_NOTICE);
+    const backupKey = BACKUP_PREFIX + new Date().toISOString();
+    await api.storage.local.set({ [backupKey]: stored });
+    loaded = core.checklistAfterUnreadable(backupKey);
   }
   if (!sameState(loaded, stored)) await api.storage.local.set({ [STATE_KEY]: loaded });
   state = loaded;
@@ -154,7 +151,7 @@ const handlers = {
       return { view: await commit(next), skipped: skipped ?? [] };
     }),
   [MSG.dismissNotice]: () =>
-    serialized(async () => ({ view: await commit(core.checklistSetNotice(state, null)) })),
+    serialized(async () => ({ view: await commit(core.checklistDismissNotice(state)) })),
 };
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {

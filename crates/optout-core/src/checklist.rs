@@ -202,6 +202,24 @@ impl Checklist {
         Ok(())
     }
 
+    /// A fresh checklist for a member whose saved one could not be read and was kept aside
+    /// under `backup_key`: the notice tells them so, in words, until they dismiss it.
+    pub fn after_unreadable(backup_key: &str) -> Checklist {
+        Checklist {
+            notice: Some(format!(
+                "Your saved checklist could not be read, so Optout Guard started a fresh one. \
+                 The old data was kept inside the extension as a backup (\"{backup_key}\") and \
+                 has not been deleted. Visit your LinkedIn settings pages again to fill in the \
+                 new checklist."
+            )),
+            ..Checklist::default()
+        }
+    }
+
+    pub fn dismiss_notice(&mut self) {
+        self.notice = None;
+    }
+
     pub fn set_region(&mut self, region: &str) -> Result<(), ActionError> {
         self.region = Region::from_id(region)
             .ok_or_else(|| ActionError::UnknownRegion(region.to_string()))?;

@@ -309,3 +309,17 @@ fn entries_for_items_this_version_does_not_know_are_dropped_on_load() {
     let text = stored(&checklist).replace("\"ai-training\"", "\"retired-item\"");
     assert!(load_json(&text).expect("loads").items.is_empty());
 }
+
+#[test]
+fn an_unreadable_state_starts_fresh_with_a_notice_until_dismissed() {
+    let mut checklist = Checklist::after_unreadable("checklist_backup_2026-11-24T10:00:00.000Z");
+    let notice = checklist.view(T0).notice.expect("a notice");
+    assert!(notice.contains("could not be read"), "{notice}");
+    assert!(
+        notice.contains("checklist_backup_2026-11-24T10:00:00.000Z"),
+        "{notice}"
+    );
+    assert!(checklist.items.is_empty());
+    checklist.dismiss_notice();
+    assert_eq!(checklist.view(T0).notice, None);
+}

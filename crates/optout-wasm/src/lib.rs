@@ -122,10 +122,16 @@ pub fn checklist_mark(
     to_js(&checklist)
 }
 
-#[wasm_bindgen(js_name = checklistSetNotice)]
-pub fn checklist_set_notice(state: JsValue, notice: Option<String>) -> Result<JsValue, JsValue> {
+/// A fresh state whose notice tells the member their unreadable one was kept under `backupKey`.
+#[wasm_bindgen(js_name = checklistAfterUnreadable)]
+pub fn checklist_after_unreadable(backup_key: &str) -> Result<JsValue, JsValue> {
+    to_js(&Checklist::after_unreadable(backup_key))
+}
+
+#[wasm_bindgen(js_name = checklistDismissNotice)]
+pub fn checklist_dismiss_notice(state: JsValue) -> Result<JsValue, JsValue> {
     let mut checklist = load(&state)?;
-    checklist.notice = notice;
+    checklist.dismiss_notice();
     to_js(&checklist)
 }
 
