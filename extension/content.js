@@ -243,17 +243,6 @@
     }
   }
 
-  function sameUrl(a, b) {
-    try {
-      const x = new URL(a);
-      const y = new URL(b);
-      const path = (u) => u.pathname.replace(/\/+$/, '');
-      return x.origin === y.origin && path(x) === path(y);
-    } catch {
-      return false;
-    }
-  }
-
   // ---------------------------------------------------------------------------------------
   // Our UI: every host has UI_ATTR and an open shadow root with its own styles, so neither the
   // page's CSS nor ours leaks across. Text is set with textContent only.
@@ -372,14 +361,15 @@
     });
   }
 
-  function fillWarning(host, id, warning) {
+  /** `onItsPage`: the core found this page to be the item's own page, so no link to it. */
+  function fillWarning(host, id, warning, onItsPage) {
     const p = parts.get(host);
     setAttr(host, WARNING_ATTR, id);
     setAttr(p.root, 'aria-label', `Optout Guard: ${warning.title ?? 'this setting'} is still on`);
     setText(p.title, warning.title ?? '');
     p.title.hidden = !warning.title;
     setText(p.text, warning.text ?? '');
-    const showLink = typeof warning.url === 'string' && warning.url && !sameUrl(warning.url, location.href);
+    const showLink = typeof warning.url === 'string' && warning.url && !onItsPage;
     p.linkLine.hidden = !showLink;
     if (showLink) {
       setAttr(p.link, 'href', warning.url);
@@ -481,11 +471,12 @@
     const rows = new Set();
     const warnings = new Map();
     const markers = new Map();
-    // A sign-in page holds no settings: only the core's explanation is shown there, never marks
-    // on the login form's own checkboxes.
+    // On a sign-in page the core reports no controls, links or banner; its explanation is shown
+    // in a notice of its own.
     const signInWall = report.page?.kind === 'sign-in-wall';
+    const pageItem = report.page?.item ?? null;
     const message = typeof report.page?.message === 'string' && report.page.message ? report.page.message : null;
-    const listed = (list) => (!signInWall && Array.isArray(list) ? list : []);
+    const listed = (list) => (Array.isArray(list) ? list : []);
     for (const c of listed(report.controls)) {
       const target = read.controlEls[c?.index];
       if (!target || !SWITCH_STATES.has(c.state)) continue;
@@ -497,7 +488,9 @@
       } else if (c.state === 'on') {
         const row = rowFor(target, read.controlEls);
         rows.add(row);
-        if (!warnings.has(c.item) && c.warning) warnings.set(c.item, { row, warning: c.warning });
+        if (!warnings.has(c.item) && c.warning) {
+          warnings.set(c.item, { row, warning: c.warning, onItsPage: c.item === pageItem });
+        }
       }
     }
     const links = new Map();
@@ -506,7 +499,7 @@
       if (!anchor || !LINK_STATES.has(l.state) || typeof l.item !== 'string' || typeof l.url !== 'string') continue;
       links.set(anchor, l);
     }
-    const banner = !signInWall && report.banner && typeof report.banner === 'object' ? report.banner : null;
+    const banner = report.banner && typeof report.banner === 'object' ? report.banner : null;
     const notice = signInWall ? message : null;
     return {
       switches, rows, warnings, markers, links, banner, notice, message,
@@ -538,10 +531,10 @@
         painted.warnings.delete(id);
       }
     }
-    for (const [id, { row, warning }] of p.warnings) {
+    for (const [id, { row, warning, onItsPage }] of p.warnings) {
       let host = painted.warnings.get(id);
       if (!host) painted.warnings.set(id, (host = newWarning()));
-      fillWarning(host, id, warning);
+      fillWarning(host, id, warning, onItsPage);
       placeAfter(row, host, placed);
     }
 

@@ -97,6 +97,10 @@ describe('content script on LinkedIn-like pages', () => {
     assert.equal(await page.locator('[data-optout-guard-banner]').count(), 1);
     const box = await page.locator('[data-optout-guard-warning="ai-training"]').boundingBox();
     assert.ok(box && box.width > 0 && box.height > 0, 'the warning is rendered visibly');
+    // On the setting's own page the warning needs no link to that page.
+    const visibleLinks = await page.locator('[data-optout-guard-warning="ai-training"]').evaluate((host) =>
+      [...host.shadowRoot.querySelectorAll('a[href]')].filter((a) => a.getClientRects().length > 0).length);
+    assert.equal(visibleLinks, 0, 'no link to the page the member is already on');
     await h.screenshot(page, 'content-ai-on');
     assert.deepEqual(h.cspViolations, [], 'the extension caused CSP violations');
     assert.deepEqual(h.extensionErrors(), []);
