@@ -1,7 +1,7 @@
 // Optout Guard toolbar popup: shows the checklist view the service worker sends
 // (docs/interfaces.md §3–4) and forwards the member's actions to it. Everything it shows comes
 // from the view; it never reads or writes storage and never loads the core itself.
-import { api, MSG, request, el, timeEl, textWithTime, STATUS_LABELS, TIERS } from './shared.js';
+import { api, MSG, request, el, timeEl, textWithTime, statusLabel, STATUS_LABELS, TIERS } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -109,12 +109,6 @@ function renderItems(v) {
   $('items').replaceChildren(...sections.filter(Boolean));
 }
 
-function pillText(item) {
-  // "Not checked" would be untrue for a switch the page showed in a state nobody could read.
-  if (item.status === 'unknown' && item.last_seen) return 'Unclear';
-  return STATUS_LABELS[item.status] ?? item.status;
-}
-
 function itemEl(item) {
   const meta = [];
   if (item.last_seen) {
@@ -144,7 +138,7 @@ function itemEl(item) {
   return el('li', { className: `item item--${item.status}`, attrs: { 'data-item': item.id, 'data-status': item.status } },
     el('div', { className: 'item__head' },
       el('h3', { className: 'item__title', textContent: item.title }),
-      el('span', { className: `pill pill--${item.status}`, textContent: pillText(item) })),
+      el('span', { className: `pill pill--${item.status}`, textContent: statusLabel(item) })),
     el('p', { className: 'item__why', textContent: item.why }),
     item.not_applicable_reason ? el('p', { className: 'item__reason', textContent: item.not_applicable_reason }) : null,
     meta.length ? el('p', { className: 'item__meta' }, meta) : null,

@@ -1,16 +1,11 @@
 // Printable report: the checklist view (docs/interfaces.md §4) as a plain document the member
 // can print or save as PDF. Like the popup it only renders what the service worker sends.
-import { api, MSG, request, el, timeEl, textWithTime, formatWhen, STATUS_LABELS, TIERS } from './shared.js';
+import { api, MSG, request, el, timeEl, textWithTime, formatWhen, statusLabel, TIERS } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 
-function statusText(item) {
-  if (item.status === 'unknown' && item.last_seen) return 'Unclear';
-  return STATUS_LABELS[item.status] ?? item.status;
-}
-
 function row(item) {
-  const status = [el('span', { className: `status status--${item.status}`, textContent: statusText(item) })];
+  const status = [el('span', { className: `status status--${item.status}`, textContent: statusLabel(item) })];
   if (item.not_applicable_reason) status.push(el('span', { className: 'reason', textContent: item.not_applicable_reason }));
   if (item.due_recheck) status.push(el('span', { className: 'reason', textContent: 'Due for a re-check' }));
   return el('tr', { attrs: { 'data-item': item.id, 'data-status': item.status } },

@@ -79,6 +79,13 @@ export const STATUS_LABELS = Object.freeze({
   todo: 'To do',
 });
 
+/** An item's status in words. A switch whose state the page showed but nobody could read is
+ * "Unclear": "Not checked" would be untrue. */
+export function statusLabel(item) {
+  if (item.status === 'unknown' && item.last_seen) return 'Unclear';
+  return STATUS_LABELS[item.status] ?? item.status;
+}
+
 /** Tier ids in checklist order, with their headings. */
 export const TIERS = Object.freeze([
   ['essential', 'Essential'],
